@@ -1,0 +1,40 @@
+# Entry points. Every target is a small script in scripts/; pins and paths live in
+# config/pins.env. `make help` lists them.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps tree export build vm run test check clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make vm [CMD='...']   build everything, boot it in QEMU, run the demo (or CMD; CMD=shell for a shell)"
+	@echo "make test [T='...']   build everything, run the selected selftests in QEMU, print 'N passed, N failed'"
+	@echo "make tree             unpack the pinned 6.1 base into build/linux and apply patches/ (one commit each)"
+	@echo "make export           rewrite patches/ from the commits in build/linux"
+	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
+	@echo "make check            checkpatch --strict on every patch"
+	@echo "make deps             install the Debian packages the above need"
+	@echo "make clean            remove build outputs (never build/linux, your work tree)"
+
+deps:
+	@$(S)/deps.sh
+tree: deps
+	@$(S)/tree.sh
+export:
+	@$(S)/export.sh
+build: tree
+	@$(S)/build.sh
+run vm: build
+ifeq ($(CMD),)
+	@$(S)/vm.sh -- $(CURDIR)/demo/run.sh $(CURDIR)/build/tools/demo $(CURDIR)/build/selftests/tools/sbin/bpftool
+else ifeq ($(CMD),shell)
+	@$(S)/vm.sh
+else
+	@$(S)/vm.sh -- bash -c '$(CMD)'
+endif
+test: build
+	@$(S)/test.sh $(if $(T),-a '$(T)')
+check: tree
+	@$(S)/check.sh
+clean:
+	rm -rf build/kernel build/selftests build/tools build/vm

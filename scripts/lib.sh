@@ -1,0 +1,26 @@
+# Sourced by every script: strict mode, pins, paths and small helpers.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../config/pins.env
+. "$REPO/config/pins.env"
+export CCACHE_DIR
+
+PROG=$(basename "$0" .sh)
+die()  { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+warn() { printf '%s: warning: %s\n' "$PROG" "$*" >&2; }
+info() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
+JOBS=${JOBS:-$(nproc)}
+
+# Kernel make with the out-of-tree object directory and ccache.
+kmake() {
+	make -C "$TREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# Hash of the exported series, used to tell whether patches/ and the tree agree.
+patches_hash() {
+	(cd "$PATCHES" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -c1-16
+}
+
+SYNC_FILE=$TREE/.git/series-sync   # "<tree HEAD> <patches hash>" at last tree/export
