@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree export build vm run test check clean
+.PHONY: help deps tree export build vm run test runner-check bench check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -12,7 +12,9 @@ help:
 	@echo "make tree             unpack the pinned 6.1 base into build/linux and apply patches/ (one commit each)"
 	@echo "make export           rewrite patches/ from the commits in build/linux"
 	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
-	@echo "make check            checkpatch --strict on every patch"
+	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
+	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
+	@echo "make check [BUILD=1]  checkpatch --strict on every patch (BUILD=1: also build each patch on its own)"
 	@echo "make deps             install the Debian packages the above need"
 	@echo "make clean            remove build outputs (never build/linux, your work tree)"
 
@@ -34,7 +36,11 @@ else
 endif
 test: build
 	@$(S)/test.sh $(if $(T),-a '$(T)')
+runner-check: build
+	@$(S)/runner-check.sh
+bench: build
+	@$(S)/bench.sh
 check: tree
-	@$(S)/check.sh
+	@$(S)/check.sh $(if $(BUILD),--build)
 clean:
 	rm -rf build/kernel build/selftests build/tools build/vm

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ringbuf_demo: cannot open the BPF object\n");
 		return 1;
 	}
-	skel->bss->nr_events = argc > 1 ? atoi(argv[1]) : 5;
+	skel->data->nr_events = argc > 1 ? atoi(argv[1]) : 5;
 	if (ringbuf_demo__load(skel)) {
 		fprintf(stderr, "ringbuf_demo: cannot load the BPF object\n");
 		goto out;

@@ -23,7 +23,7 @@ config() {
 	local frags=("$TREE/arch/x86/configs/x86_64_defconfig"
 		     "$TREE/tools/testing/selftests/bpf/config"
 		     "$REPO/config/series.config")
-	local want got name val bad=0 h
+	local got name val bad=0 h
 	h=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
 	if [ -f "$KOBJ/.config" ] && [ "$(cat "$KOBJ/.config-inputs" 2>/dev/null)" = "$h" ]; then
 		return
@@ -31,14 +31,15 @@ config() {
 	info "merging kernel config: defconfig + selftests/bpf/config + config/series.config"
 	(cd "$TREE" && ./scripts/kconfig/merge_config.sh -y -O "$KOBJ" "${frags[@]}") \
 		>"$KOBJ/merge_config.log" 2>&1 || { tail -20 "$KOBJ/merge_config.log" >&2; die "merge_config.sh failed"; }
-	# Every option requested by a fragment (the last request wins) must survive.
+	# Every option that selftests/bpf/config or our fragment asks for (the
+	# last request wins) must survive; defconfig is the base they change.
 	while IFS='=' read -r name val; do
 		got=$(sed -n -e "s/^$name=//p" -e "s/^# $name is not set/n/p" "$KOBJ/.config")
 		[ -n "$got" ] || got=n
 		[ "$val" = "$got" ] || { [ "$val" = m ] && [ "$got" = y ]; } && continue
 		warn "$name=$val requested but the merged config has $name=$got (missing dependency?)"
 		bad=1
-	done < <(cat "${frags[@]}" |
+	done < <(cat "${frags[@]:1}" |
 		sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)/\1=\2/p' -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' |
 		awk -F= '{v[$1]=$2; if (!($1 in o)) o[$1]=NR} END {for (k in v) print k "=" v[k]}' | sort)
 	[ "$bad" = 0 ] || die "kernel config lost requested options (above): fix config/series.config"

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # checkpatch --strict on every patch of the series, with the tree's own script.
+#   check.sh --build   also build every commit base..HEAD on its own, in a
+#                      scratch worktree: the kernel objects and directories it
+#                      touches (kernel/bpf/ always, when it touches the kernel),
+#                      libbpf and bpftool when it touches them.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "no work tree at $TREE: run 'make tree' first"
@@ -7,11 +11,47 @@ bad=0
 while read -r p; do
 	case "$p" in ''|'#'*) continue ;; esac
 	out=$("$TREE/scripts/checkpatch.pl" --strict --terse --no-summary --show-types \
-		--ignore FILE_PATH_CHANGES "$PATCHES/$p" 2>&1) || true
+		"$PATCHES/$p" 2>/dev/null | grep -E 'ERROR|WARNING|CHECK') || true
 	if [ -n "$out" ]; then
 		printf '%s\n%s\n' "$p:" "$out"
 		bad=1
 	fi
 done <"$PATCHES/series"
 [ "$bad" = 0 ] && info "all patches checkpatch --strict clean"
+[ "${1:-}" = --build ] || exit "$bad"
+
+[ -f "$KOBJ/.config" ] || die "no kernel config: run 'make build' first"
+wt=$BUILD_DIR/check-tree obj=$BUILD_DIR/check-kernel
+[ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" base
+mkdir -p "$obj"
+cp "$KOBJ/.config" "$obj/.config"
+for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+	git -C "$wt" checkout -q --detach "$c"
+	subject=$(git -C "$wt" log -1 --format=%s)
+	files=$(git -C "$wt" diff-tree --no-commit-id --name-only -r "$c")
+	log=$obj/check-$(git -C "$wt" rev-parse --short "$c").log
+	targets=()
+	while read -r f; do
+		case "$f" in
+		tools/*|Documentation/*|samples/*) ;;
+		*.c) targets+=("${f%.c}.o") ;;
+		esac
+	done <<<"$files"
+	if grep -qvE '^(tools|Documentation|samples)/' <<<"$files"; then
+		targets+=(kernel/bpf/)
+		make -C "$wt" O="$obj" -j"$JOBS" CC="ccache gcc" olddefconfig prepare >"$log" 2>&1 &&
+			make -C "$wt" O="$obj" -j"$JOBS" CC="ccache gcc" "${targets[@]}" >>"$log" 2>&1 ||
+			{ warn "kernel objects do not build at: $subject (log: $log)"; bad=1; }
+	fi
+	if grep -q '^tools/lib/bpf/' <<<"$files"; then
+		make -C "$wt/tools/lib/bpf" -j"$JOBS" OUTPUT="$obj/libbpf/" >>"$log" 2>&1 ||
+			{ warn "libbpf does not build at: $subject (log: $log)"; bad=1; }
+	fi
+	if grep -qE '^tools/(bpf/bpftool|lib/bpf)/' <<<"$files"; then
+		mkdir -p "$obj/bpftool"
+		make -C "$wt/tools/bpf/bpftool" -j"$JOBS" OUTPUT="$obj/bpftool/" >>"$log" 2>&1 ||
+			{ warn "bpftool does not build at: $subject (log: $log)"; bad=1; }
+	fi
+	info "built: $subject"
+done
 exit "$bad"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every script: strict mode, pins, paths and small helpers.
 set -euo pipefail
 
@@ -20,7 +21,7 @@ kmake() {
 
 # Hash of the exported series, used to tell whether patches/ and the tree agree.
 patches_hash() {
-	(cd "$PATCHES" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -c1-16
+	(cd "$PATCHES" && cat series && sed 's/#.*//' series | xargs -r cat) 2>/dev/null | sha256sum | cut -c1-16
 }
 
-SYNC_FILE=$TREE/.git/series-sync   # "<tree HEAD> <patches hash>" at last tree/export
+export SYNC_FILE=$TREE/.git/series-sync   # "<tree HEAD> <patches hash>" at last tree/export

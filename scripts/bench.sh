@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Ring buffer benchmark: the same bench binary on the base 6.1 kernel and on
+# the patched kernel, in the same VM setup; writes both columns and their
+# ratio to bench/ringbuf.md. A benchmark, not a test: it never fails on numbers.
+. "$(dirname "$0")/lib.sh"
+
+base_obj=$BUILD_DIR/kernel-base
+base_kernel=${BASE_KERNEL:-$base_obj/arch/x86/boot/bzImage}
+patched_kernel=$KOBJ/arch/x86/boot/bzImage
+out=$REPO/bench/ringbuf.md
+
+[ -f "$patched_kernel" ] || die "no patched kernel: run 'make build'"
+if [ ! -f "$base_kernel" ]; then
+	# The base kernel: the tree's 'base' commit, same config, its own O= dir.
+	[ -d "$BUILD_DIR/linux-base" ] || git -C "$TREE" worktree add -q --detach "$BUILD_DIR/linux-base" base
+	mkdir -p "$base_obj"
+	cp "$KOBJ/.config" "$base_obj/.config"
+	info "building the base kernel for comparison (log: $base_obj/build.log)"
+	TREE=$BUILD_DIR/linux-base KOBJ=$base_obj kmake olddefconfig bzImage >"$base_obj/build.log" 2>&1 ||
+		die "base kernel build failed (log: $base_obj/build.log)"
+fi
+make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
+	CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
+	die "bench build failed"
+
+results=()
+for k in base patched; do
+	kernel=$base_kernel
+	[ "$k" = patched ] && kernel=$patched_kernel
+	info "running the benchmarks on the $k kernel"
+	"$REPO/scripts/vm.sh" --kernel "$kernel" -- "$REPO/scripts/bench-guest.sh" "$SELFTESTS_OUT" \
+		| tr -d '\r' | grep -P '\t' >"$VM_DIR/bench-$k.tsv" || die "benchmark run on the $k kernel failed"
+	results+=("$VM_DIR/bench-$k.tsv")
+done
+
+{
+	echo "# Ring buffer throughput, base 6.1 vs patched"
+	echo
+	echo "Date: $(date -u +%F). Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)."
+	echo "Guest: QEMU $VM_ACCEL, $VM_SMP vCPUs, $VM_MEM; \`bench -w2 -d5\` (selftests/bpf), same binary on both kernels."
+	echo "Numbers are millions of records per second (higher is better); ratio = patched / base."
+	echo "Under TCG absolute numbers are far below hardware; compare columns, not machines."
+	echo
+	echo "| benchmark | base M/s | patched M/s | ratio |"
+	echo "| --- | ---: | ---: | ---: |"
+	paste "${results[0]}" "${results[1]}" | while IFS=$'\t' read -r name b _ p; do
+		r=n/a
+		[[ "$b" =~ ^[0-9.]+$ && "$p" =~ ^[0-9.]+$ ]] && r=$(awk -v b="$b" -v p="$p" 'BEGIN { if (b > 0) printf "%.2f", p / b; else print "n/a" }')
+		echo "| $name | $b | $p | $r |"
+	done
+	echo
+	echo "rb-prod overwrite needs BPF_F_RB_OVERWRITE, which the base kernel rejects (n/a)."
+} >"$out"
+cat "$out"
