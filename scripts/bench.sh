@@ -37,7 +37,7 @@ done
 	echo "# Ring buffer throughput, base 6.1 vs patched"
 	echo
 	echo "Date: $(date -u +%F). Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)."
-	echo "Guest: QEMU $VM_ACCEL, $VM_SMP vCPUs, $VM_MEM; \`bench -w2 -d5\` (selftests/bpf), same binary on both kernels."
+	echo "Guest: QEMU $VM_ACCEL, $VM_SMP vCPUs, $VM_MEM; \`bench -w1 -d4\` (selftests/bpf), median of 3 runs, same binary on both kernels."
 	echo "Numbers are millions of records per second (higher is better); ratio = patched / base."
 	echo "Under TCG absolute numbers are far below hardware; compare columns, not machines."
 	echo
