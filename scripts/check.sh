@@ -23,7 +23,7 @@ done <"$PATCHES/series"
 [ -f "$KOBJ/.config" ] || die "no kernel config: run 'make build' first"
 wt=$BUILD_DIR/check-tree obj=$BUILD_DIR/check-kernel
 [ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" base
-mkdir -p "$obj"
+mkdir -p "$obj/libbpf" "$obj/bpftool"
 cp "$KOBJ/.config" "$obj/.config"
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	git -C "$wt" checkout -q --detach "$c"
@@ -48,7 +48,6 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 			{ warn "libbpf does not build at: $subject (log: $log)"; bad=1; }
 	fi
 	if grep -qE '^tools/(bpf/bpftool|lib/bpf)/' <<<"$files"; then
-		mkdir -p "$obj/bpftool"
 		make -C "$wt/tools/bpf/bpftool" -j"$JOBS" OUTPUT="$obj/bpftool/" >>"$log" 2>&1 ||
 			{ warn "bpftool does not build at: $subject (log: $log)"; bad=1; }
 	fi
