@@ -5,7 +5,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../config/pins.env
 . "$REPO/config/pins.env"
-export CCACHE_DIR
+# Paths under BUILD_DIR enter ccache's hashes relative to it, and the working
+# directory not at all, so that every clone of the repo shares one cache
+# (debug info of a cache hit names the clone that compiled it first).
+export CCACHE_DIR CCACHE_BASEDIR=$BUILD_DIR CCACHE_NOHASHDIR=true
 
 PROG=$(basename "$0" .sh)
 die()  { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
