@@ -33,9 +33,12 @@ ln -sfn "$(basename "$run")" "$VM_DIR/last"
 
 # boot ACCEL TIMEOUT: run the guest once; returns timeout's status.
 boot() {
-	local cpu=max
+	local cpu=max fg=()
 	[ "$1" = kvm ] && cpu=qemu64
-	timeout -k 5 "$2" qemu-system-x86_64 -accel "$1" -cpu "$cpu" -m "$VM_MEM" -smp "$VM_SMP" \
+	# On a terminal QEMU must stay in the foreground process group, or it is
+	# stopped (SIGTTOU) as soon as it puts the terminal in raw mode.
+	[ -t 0 ] && fg=(--foreground)
+	timeout "${fg[@]}" -k 5 "$2" qemu-system-x86_64 -accel "$1" -cpu "$cpu" -m "$VM_MEM" -smp "$VM_SMP" \
 		-display none -no-reboot -monitor none \
 		-chardev stdio,id=con,signal=off,logfile="$run/console.log" -serial chardev:con \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
