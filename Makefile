@@ -14,7 +14,8 @@ help:
 	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
 	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
-	@echo "make check [BUILD=1]  checkpatch --strict on every patch (BUILD=1: also build each patch on its own)"
+	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch"
+	@echo "                      on its own, those after REV only if FROM is given)"
 	@echo "make deps             install the Debian packages the above need"
 	@echo "make clean            remove build outputs (never build/linux, your work tree)"
 
@@ -41,6 +42,6 @@ runner-check: build
 bench: build
 	@$(S)/bench.sh
 check: tree
-	@$(S)/check.sh $(if $(BUILD),--build)
+	@$(S)/check.sh $(if $(BUILD),--build $(FROM))
 clean:
 	rm -rf build/kernel build/selftests build/tools build/vm

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # checkpatch --strict on every patch of the series, with the tree's own script.
-#   check.sh --build   also build every commit base..HEAD on its own, in a
-#                      scratch worktree: the kernel objects and directories it
-#                      touches (kernel/bpf/ always, when it touches the kernel),
-#                      libbpf and bpftool when it touches them.
+#   check.sh --build [REV]  also build every commit REV..HEAD (default
+#                      base..HEAD) on its own, in a scratch worktree: the kernel
+#                      objects and directories it touches (kernel/bpf/ always,
+#                      when it touches the kernel), libbpf and bpftool when it
+#                      touches them.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "no work tree at $TREE: run 'make tree' first"
@@ -25,7 +26,10 @@ wt=$BUILD_DIR/check-tree obj=$BUILD_DIR/check-kernel
 [ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" base
 mkdir -p "$obj/libbpf" "$obj/bpftool"
 cp "$KOBJ/.config" "$obj/.config"
-for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+from=${2:-base}
+git -C "$TREE" rev-parse -q --verify "$from^{commit}" >/dev/null ||
+	die "no commit '$from' in $TREE: give a revision of the series branch"
+for c in $(git -C "$TREE" rev-list --reverse "$from"..HEAD); do
 	git -C "$wt" checkout -q --detach "$c"
 	subject=$(git -C "$wt" log -1 --format=%s)
 	files=$(git -C "$wt" diff-tree --no-commit-id --name-only -r "$c")
