@@ -3,15 +3,17 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree export build vm run test runner-check bench check clean
+.PHONY: help deps tree export build vm run test fuzz runner-check bench check clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make vm [CMD='...']   build everything, boot it in QEMU, run the demo (or CMD; CMD=shell for a shell)"
-	@echo "make test [T='...']   build everything, run the selected selftests in QEMU, print 'N passed, N failed'"
+	@echo "make test [T='...'] [KCONFIG=debug]  build everything, run the selected selftests in QEMU, print"
+	@echo "                      'N passed, N failed' (KCONFIG=debug: KASAN, kmemleak, fault injection kernel)"
 	@echo "make tree             unpack the pinned 6.1 base into build/linux and apply patches/ (one commit each)"
 	@echo "make export           rewrite patches/ from the commits in build/linux"
 	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
+	@echo "make fuzz [SECONDS=N] [SEED=N]  long run of the loop-verification fuzzer in QEMU (default 3600 s)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
 	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
 	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch"
@@ -37,6 +39,8 @@ else
 endif
 test: build
 	@$(S)/test.sh $(if $(T),-a '$(T)')
+fuzz: build
+	@$(S)/fuzz.sh $(SECONDS) $(SEED)
 runner-check: build
 	@$(S)/runner-check.sh
 bench: build

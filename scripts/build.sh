@@ -21,14 +21,15 @@ tree_hash() {
 
 config() {
 	local frags=("$TREE/arch/x86/configs/x86_64_defconfig"
-		     "$TREE/tools/testing/selftests/bpf/config"
-		     "$REPO/config/series.config")
+		     "$TREE/tools/testing/selftests/bpf/config")
+	# shellcheck disable=SC2206 # paths without blanks, from pins.env
+	frags+=($KCONFIG_FRAGMENTS)
 	local got name val bad=0 h
 	h=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
 	if [ -f "$KOBJ/.config" ] && [ "$(cat "$KOBJ/.config-inputs" 2>/dev/null)" = "$h" ]; then
 		return
 	fi
-	info "merging kernel config: defconfig + selftests/bpf/config + config/series.config"
+	info "merging kernel config ($KCONFIG): defconfig + selftests/bpf/config + ${KCONFIG_FRAGMENTS//$REPO\//}"
 	(cd "$TREE" && ./scripts/kconfig/merge_config.sh -y -O "$KOBJ" "${frags[@]}") \
 		>"$KOBJ/merge_config.log" 2>&1 || { tail -20 "$KOBJ/merge_config.log" >&2; die "merge_config.sh failed"; }
 	# Every option that selftests/bpf/config or our fragment asks for (the
@@ -70,10 +71,19 @@ selftests() {
 		info "selftests up to date"
 		return
 	fi
+	# The debug kernel's BTF holds struct net_device twice (pahole 1.24's
+	# dedup with KASAN), which makes vmlinux.h fail to compile: its BPF
+	# programs are compiled against the default kernel's BTF and CO-RE
+	# relocates them at load time; bpf_testmod.ko is built for it.
+	local btf=$KOBJ/vmlinux
+	if [ "$KCONFIG" = debug ]; then
+		btf=$BUILD_DIR/kernel/vmlinux
+		[ -f "$btf" ] || die "KCONFIG=debug compiles BPF programs against $btf: run 'make build' first"
+	fi
 	info "building libbpf, bpftool, bpf_testmod.ko and test_progs (log: $SELFTESTS_OUT/build.log)"
 	local t0=$SECONDS
 	if ! make -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
-		CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" \
+		CC="ccache gcc" VMLINUX_BTF="$btf" \
 		"$SELFTESTS_OUT/test_progs" "$SELFTESTS_OUT/bpf_testmod.ko" >"$SELFTESTS_OUT/build.log" 2>&1; then
 		grep -E 'error|Error' "$SELFTESTS_OUT/build.log" | head -20 >&2
 		die "selftests build failed (full log: $SELFTESTS_OUT/build.log)"

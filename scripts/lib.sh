@@ -18,9 +18,9 @@ info() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 JOBS=${JOBS:-$(nproc)}
 
 # Kernel make with the out-of-tree object directory and ccache, one at a
-# time: two makes in one object directory corrupt it.
+# time per configuration: two makes in one object directory corrupt it.
 kmake() {
-	flock "$BUILD_DIR/.kmake.lock" make -C "$TREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	flock "$BUILD_DIR/.kmake$KCONFIG_SUFFIX.lock" make -C "$TREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
 
 # Hash of the exported series, used to tell whether patches/ and the tree agree.

@@ -10,13 +10,22 @@ prog=$SELFTESTS_OUT/test_progs
 [ -x "$prog" ] || die "$prog missing: run 'make build'"
 [ $# -gt 0 ] || set -- -a "@$TEST_ALLOWLIST" -d "@$TEST_DENYLIST"
 
+guest='cd "$1" && shift && ./test_progs "$@" -J "$VM_RUN/summary.json"; rc=$?'
+if [ "$KCONFIG" = debug ]; then
+	# Objects leaked during the run: two scans, as kmemleak reports an
+	# object only once it has stayed unreferenced for a while.
+	guest+='; k=/sys/kernel/debug/kmemleak; echo scan >$k; sleep 6; echo scan >$k'
+	guest+='; if [ -s $k ]; then echo "kmemleak: unreferenced objects after the run:"; cat $k; rc=1; fi'
+fi
+mkdir -p "$VM_DIR"
+run=$(mktemp -d "$VM_DIR/run.XXXXXX")
 vm_rc=0
-"$REPO/scripts/vm.sh" -- bash -c 'cd "$1" && shift && exec ./test_progs "$@" -J "$VM_RUN/summary.json"' \
-	test "$SELFTESTS_OUT" "$@" || vm_rc=$?
+VM_RUN_DIR=$run "$REPO/scripts/vm.sh" -- bash -c "$guest; exit \$rc" test "$SELFTESTS_OUT" "$@" ||
+	vm_rc=$?
 
-summary=$VM_DIR/last/summary.json
+summary=$run/summary.json
 if [ ! -s "$summary" ] || ! jq -e .results "$summary" >/dev/null 2>&1; then
-	echo "test: no test_progs summary (VM status $vm_rc, logs: $VM_DIR/last)" >&2
+	echo "test: no test_progs summary (VM status $vm_rc, logs: $run)" >&2
 	echo "0 passed, 1 failed"
 	exit 1
 fi

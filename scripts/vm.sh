@@ -23,7 +23,10 @@ done
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run 'make deps'"
 
 mkdir -p "$VM_DIR"
-run=$(mktemp -d "$VM_DIR/run.XXXXXX")
+# A caller that reads the run's files afterwards names the directory
+# (VM_RUN_DIR, made under $VM_DIR): "last" may by then be another run's.
+run=${VM_RUN_DIR:-$(mktemp -d "$VM_DIR/run.XXXXXX")}
+[ -d "$run" ] || die "VM_RUN_DIR=$run is not a directory"
 ln -sfn "$(basename "$run")" "$VM_DIR/last"
 {
 	echo "export VM_RUN=$run"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Long run of the loop-verification fuzzer (test_progs -t loop_fuzz) in the VM:
+# random loop programs, each accepted one run next to a twin that records any
+# out-of-bounds index its accesses would use. Prints the fuzzer's progress and
+# statistics; exits non-zero on a finding.
+#   fuzz.sh [SECONDS [SEED]]      defaults: FUZZ_SECONDS=3600, FUZZ_SEED=1
+. "$(dirname "$0")/lib.sh"
+
+secs=${1:-${FUZZ_SECONDS:-3600}}
+seed=${2:-${FUZZ_SEED:-1}}
+[[ $secs =~ ^[0-9]+$ && $seed =~ ^[0-9]+$ ]] || die "usage: fuzz.sh [SECONDS [SEED]] (whole numbers)"
+prog=$SELFTESTS_OUT/test_progs
+[ -x "$prog" ] || die "$prog missing: run 'make build'"
+
+info "fuzzing for $secs s from seed $seed (kernel config: $KCONFIG)"
+# The guest gets the run's parameters on its command line: the environment
+# does not cross into the VM.
+"$REPO/scripts/vm.sh" --timeout $((secs + 600)) -- bash -c \
+	'cd "$1" && LOOP_FUZZ_SEED=$2 LOOP_FUZZ_SECONDS=$3 LOOP_FUZZ_N=100000000 ./test_progs -v -t loop_fuzz' \
+	fuzz "$SELFTESTS_OUT" "$seed" "$secs"
