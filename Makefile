@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree export build vm run test fuzz runner-check bench check clean
+.PHONY: help deps tree export build vm run test regress verifier-cost fuzz runner-check bench check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -13,11 +13,17 @@ help:
 	@echo "make tree             unpack the pinned 6.1 base into build/linux and apply patches/ (one commit each)"
 	@echo "make export           rewrite patches/ from the commits in build/linux"
 	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
+	@echo "make regress          the whole test_verifier (unprivileged too), test_maps and test_progs on the"
+	@echo "                      base 6.1 kernel and the patched one: table of differences, fails on a regression"
+	@echo "                      (writes tests/regress-results.md)"
+	@echo "make verifier-cost [ROUNDS=N]  veristat over every selftests BPF object on the base and the patched"
+	@echo "                      kernel, rounds alternating (writes bench/verifier.md)"
 	@echo "make fuzz [SECONDS=N] [SEED=N]  long run of the loop-verification fuzzer in QEMU (default 3600 s)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
 	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
-	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch"
-	@echo "                      on its own, those after REV only if FROM is given)"
+	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch,"
+	@echo "                      on its own, those after REV only if FROM is given, and run test_verifier in"
+	@echo "                      the VM at each patch that touches the verifier)"
 	@echo "make deps             install the Debian packages the above need"
 	@echo "make clean            remove build outputs (never build/linux, your work tree)"
 
@@ -39,6 +45,10 @@ else
 endif
 test: build
 	@$(S)/test.sh $(if $(T),-a '$(T)')
+regress: build
+	@$(S)/regress.sh
+verifier-cost: build
+	@$(S)/verifier-cost.sh $(ROUNDS)
 fuzz: build
 	@$(S)/fuzz.sh $(SECONDS) $(SEED)
 runner-check: build

@@ -4,20 +4,14 @@
 # ratio to bench/ringbuf.md. A benchmark, not a test: it never fails on numbers.
 . "$(dirname "$0")/lib.sh"
 
-base_obj=$BUILD_DIR/kernel-base
-base_kernel=${BASE_KERNEL:-$base_obj/arch/x86/boot/bzImage}
+base_bz=${BASE_KERNEL:-}
 patched_kernel=$KOBJ/arch/x86/boot/bzImage
 out=$REPO/bench/ringbuf.md
 
 [ -f "$patched_kernel" ] || die "no patched kernel: run 'make build'"
-if [ ! -f "$base_kernel" ]; then
-	# The base kernel: the tree's 'base' commit, same config, its own O= dir.
-	[ -d "$BUILD_DIR/linux-base" ] || git -C "$TREE" worktree add -q --detach "$BUILD_DIR/linux-base" base
-	mkdir -p "$base_obj"
-	cp "$KOBJ/.config" "$base_obj/.config"
-	info "building the base kernel for comparison (log: $base_obj/build.log)"
-	TREE=$BUILD_DIR/linux-base KOBJ=$base_obj kmake olddefconfig bzImage >"$base_obj/build.log" 2>&1 ||
-		die "base kernel build failed (log: $base_obj/build.log)"
+if [ -z "$base_bz" ]; then
+	base_kernel
+	base_bz=$BASE_KOBJ/arch/x86/boot/bzImage
 fi
 make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
 	CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
@@ -25,7 +19,7 @@ make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELF
 
 results=()
 for k in base patched; do
-	kernel=$base_kernel
+	kernel=$base_bz
 	[ "$k" = patched ] && kernel=$patched_kernel
 	info "running the benchmarks on the $k kernel"
 	"$REPO/scripts/vm.sh" --kernel "$kernel" -- "$REPO/scripts/bench-guest.sh" "$SELFTESTS_OUT" \

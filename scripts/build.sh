@@ -80,11 +80,12 @@ selftests() {
 		btf=$BUILD_DIR/kernel/vmlinux
 		[ -f "$btf" ] || die "KCONFIG=debug compiles BPF programs against $btf: run 'make build' first"
 	fi
-	info "building libbpf, bpftool, bpf_testmod.ko and test_progs (log: $SELFTESTS_OUT/build.log)"
+	info "building libbpf, bpftool, bpf_testmod.ko, test_progs and test_verifier (log: $SELFTESTS_OUT/build.log)"
 	local t0=$SECONDS
 	if ! make -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
 		CC="ccache gcc" VMLINUX_BTF="$btf" \
-		"$SELFTESTS_OUT/test_progs" "$SELFTESTS_OUT/bpf_testmod.ko" >"$SELFTESTS_OUT/build.log" 2>&1; then
+		"$SELFTESTS_OUT/test_progs" "$SELFTESTS_OUT/test_verifier" "$SELFTESTS_OUT/bpf_testmod.ko" \
+		>"$SELFTESTS_OUT/build.log" 2>&1; then
 		grep -E 'error|Error' "$SELFTESTS_OUT/build.log" | head -20 >&2
 		die "selftests build failed (full log: $SELFTESTS_OUT/build.log)"
 	fi

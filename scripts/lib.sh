@@ -29,3 +29,33 @@ patches_hash() {
 }
 
 export SYNC_FILE=$TREE/.git/series-sync   # "<tree HEAD> <patches hash>" at last tree/export
+
+# The unpatched base kernel (the tree's 'base' commit, the patched kernel's
+# config) and a bpf_testmod.ko built against it, in $BASE_KOBJ. Incremental:
+# skipped when the base commit and the config did not change.
+base_kernel() {
+	[ -f "$KOBJ/.config" ] || die "no patched kernel config: run 'make build'"
+	if [ ! -d "$BASE_TREE" ]; then
+		git -C "$TREE" worktree add -q --detach "$BASE_TREE" base || die "cannot check out the base commit into $BASE_TREE"
+	fi
+	[ "$(git -C "$BASE_TREE" rev-parse HEAD)" = "$(git -C "$TREE" rev-parse base)" ] ||
+		git -C "$BASE_TREE" checkout -q --detach base
+	local h
+	h=$(git -C "$BASE_TREE" rev-parse HEAD)-$(sha256sum <"$KOBJ/.config" | cut -c1-16)
+	if [ -f "$BASE_KOBJ/bpf_testmod.ko" ] && [ "$(cat "$BASE_KOBJ/.build-stamp" 2>/dev/null)" = "$h" ]; then
+		return
+	fi
+	mkdir -p "$BASE_KOBJ"
+	cp "$KOBJ/.config" "$BASE_KOBJ/.config"
+	info "building the base kernel and its bpf_testmod.ko (log: $BASE_KOBJ/build.log)"
+	local t0=$SECONDS mod=$BASE_TREE/tools/testing/selftests/bpf/bpf_testmod
+	{
+		TREE=$BASE_TREE KOBJ=$BASE_KOBJ KCONFIG_SUFFIX=-base$KCONFIG_SUFFIX kmake olddefconfig &&
+		TREE=$BASE_TREE KOBJ=$BASE_KOBJ KCONFIG_SUFFIX=-base$KCONFIG_SUFFIX kmake bzImage modules &&
+		rm -f "$mod/bpf_testmod.ko" &&
+		make -C "$BASE_KOBJ" M="$mod" CC="ccache gcc" modules &&
+		cp "$mod/bpf_testmod.ko" "$BASE_KOBJ/bpf_testmod.ko"
+	} >"$BASE_KOBJ/build.log" 2>&1 || die "base kernel build failed (log: $BASE_KOBJ/build.log)"
+	echo "$h" >"$BASE_KOBJ/.build-stamp"
+	info "base kernel built in $((SECONDS - t0)) s"
+}
