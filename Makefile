@@ -56,6 +56,9 @@ runner-check: build
 bench: build
 	@$(S)/bench.sh
 check: tree
-	@$(S)/check.sh $(if $(BUILD),--build $(FROM))
+	@$(S)/check.sh
+ifneq ($(BUILD),)
+	@$(S)/check-build.sh $(FROM)
+endif
 clean:
 	rm -rf build/kernel build/selftests build/tools build/vm

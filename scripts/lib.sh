@@ -59,3 +59,15 @@ base_kernel() {
 	echo "$h" >"$BASE_KOBJ/.build-stamp"
 	info "base kernel built in $((SECONDS - t0)) s"
 }
+
+# test_verifier_new_failures LOG: the "#N/u descr FAIL" lines of a
+# test_verifier log whose test is not in $TEST_VERIFIER_KNOWN (failures the
+# unpatched base has too).
+test_verifier_new_failures() {
+	local line name
+	while read -r line; do
+		name=${line#\#*/} name=/${name% FAIL*}
+		grep -qxF "$name" < <(sed -e '/^#/d' -e 's/ # .*//' -e 's/[[:space:]]*$//' "$TEST_VERIFIER_KNOWN") ||
+			printf '%s\n' "$line"
+	done < <(grep -a -E '^#[0-9]+/[up] .* FAIL' "$1")
+}

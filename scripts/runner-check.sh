@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Check that the VM runner fails when it must: a command's exit status comes
 # back, a kernel WARN fails a run whose command passed, and a hung guest is
-# killed at the timeout. Boots the VM three times (about a minute under TCG).
+# killed at the timeout, and a build and VM directory under /tmp work. Boots
+# the VM four times (about a minute and a half under TCG).
 . "$(dirname "$0")/lib.sh"
 
 fails=0
@@ -26,5 +27,13 @@ grep -q 'did not finish within 60s' "$VM_DIR/runner-check.log" ||
 	{ warn "FAILED: no timeout message"; fails=$((fails + 1)); }
 [ $((SECONDS - t0)) -lt 90 ] || { warn "FAILED: the hung guest took $((SECONDS - t0)) s to kill"; fails=$((fails + 1)); }
 pgrep -f "qemu-system-x86_64.*$VM_DIR" >/dev/null && { warn "FAILED: a QEMU process is still running"; fails=$((fails + 1)); }
+# A build directory and VM runs under /tmp, which the guest covers with a
+# tmpfs: the runner binds them back, the command under it runs.
+tmp=$(mktemp -d /tmp/runner-check.XXXXXX)
+printf '#!/bin/sh\nexit 5\n' >"$tmp/cmd.sh"
+chmod +x "$tmp/cmd.sh"
+check "build and run directories under /tmp" 5 env BUILD_DIR="$tmp" VM_DIR="$tmp/vm" \
+	"$vm" --kernel "$KOBJ/arch/x86/boot/bzImage" --timeout 300 -- "$tmp/cmd.sh"
+rm -rf "$tmp"
 [ "$fails" = 0 ] || die "$fails runner check(s) failed"
 info "the runner fails when it must"

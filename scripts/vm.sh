@@ -27,6 +27,15 @@ mkdir -p "$VM_DIR"
 # (VM_RUN_DIR, made under $VM_DIR): "last" may by then be another run's.
 run=${VM_RUN_DIR:-$(mktemp -d "$VM_DIR/run.XXXXXX")}
 [ -d "$run" ] || die "VM_RUN_DIR=$run is not a directory"
+run=$(cd "$run" && pwd)
+# The guest puts a tmpfs on /tmp, /run, /var/tmp, /root and /mnt, then binds
+# back the host's directories it needs from there: the repository, the build
+# directory and the working directory (the run directory is mounted apart).
+binds=$BUILD_DIR,$PWD
+case "$binds,$run,$REPO" in
+*' '* | *$'\t'*) die "the guest cannot use paths with blanks: $binds $run $REPO (move the clone or BUILD_DIR)" ;;
+esac
+[ "$(tr -cd , <<<"$binds")" = , ] || die "the guest cannot use paths with commas: $binds (move the clone or BUILD_DIR)"
 ln -sfn "$(basename "$run")" "$VM_DIR/last"
 {
 	echo "export VM_RUN=$run"
@@ -49,7 +58,7 @@ boot() {
 		-fsdev local,id=run,path="$run",security_model=none,multidevs=remap \
 		-device virtio-9p-pci,fsdev=run,mount_tag=vmrun \
 		-kernel "$kernel" \
-		-append "console=ttyS0 loglevel=5 panic=-1 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$REPO/scripts/vm-init vmrun=$run"
+		-append "console=ttyS0 loglevel=5 panic=-1 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$REPO/scripts/vm-init vmrun=$run vmbind=$binds"
 }
 
 if [ "$accel" = auto ]; then
