@@ -68,11 +68,14 @@ results() {
 		printf '%s\t(whole run)\t%s\n' "$t" "$st"
 	done
 	while read -r t; do
-		rc=$(cat "$o/tp/$t.rc" 2>/dev/null || echo crash)
+		# no result: the guest died in it, or (run unfinished) it did not run yet
+		rc=crash
+		[ -f "$o/done" ] || [ "$(cat "$o/current" 2>/dev/null)" = "tp/$t" ] || rc=notrun
+		[ ! -f "$o/tp/$t.rc" ] || rc=$(cat "$o/tp/$t.rc")
 		# listed after the run: left out on both kernels alike
 		grep -qE "^$t[[:space:]]*(#|$)" "$REGRESS_ENV_LIST" && rc=env
 		case $rc in
-		env | crash) printf 'test_progs\t%s\t%s\n' "$t" "$rc"; continue ;;
+		env | crash | notrun) printf 'test_progs\t%s\t%s\n' "$t" "$rc"; continue ;;
 		124 | 137) printf 'test_progs\t%s\ttimeout\n' "$t"; continue ;;
 		esac
 		if [ -s "$o/tp/$t.kernel" ]; then
@@ -131,7 +134,7 @@ report() {
 			} END { printf "| %s | %d | %d | %d | %d | %d | %d |\n", s, n, ob, op, fb, fp, r }' "$t"
 		done
 		echo
-		echo "Statuses: ok, skip, fail, timeout (killed after ${REGRESS_TEST_TIMEOUT} s), crash (the guest died),"
+		echo "Statuses: ok, skip, fail, timeout (killed after ${REGRESS_TEST_TIMEOUT} s), crash (the guest died), notrun (the run is unfinished),"
 		echo "kernel (a kernel report while it ran), env (left out), - (not on that kernel's side)."
 		echo "Rows below: every test or subtest that does not pass on both kernels alike."
 		echo
