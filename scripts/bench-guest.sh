@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Inside the VM: run the ring buffer benchmarks, one "name<TAB>M/s" line each.
-# Uses the in-tree bench tool, without CPU pinning (2 vCPUs cannot host a
-# consumer and two pinned producers); what the kernel does not support is "n/a".
+# Inside the VM: run the ring buffer benchmarks once each, one "name<TAB>M/s"
+# line each (bench.sh repeats the boots and takes medians over them). Uses the
+# in-tree bench tool, without CPU pinning (2 vCPUs cannot host a consumer and
+# two pinned producers); what the kernel does not support is "n/a".
 set -uo pipefail
 cd "$1" || exit 1
-# Median of three runs: single runs under TCG vary by tens of percent.
 run() {
 	local name=$1 hits
 	shift
-	hits=$(for _ in 1 2 3; do
-		./bench -w1 -d4 "$@" 2>&1 | sed -nE 's/^Summary: hits +([0-9.]+) ± .*/\1/p'
-	done | sort -n | sed -n 2p)
+	hits=$(./bench -w1 -d4 "$@" 2>&1 | sed -nE 's/^Summary: hits +([0-9.]+) ± .*/\1/p')
 	printf '%s\t%s\n' "$name" "${hits:-n/a}"
 }
 for b in rb-libbpf rb-custom; do

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Ring buffer benchmark: the same bench binary on the base 6.1 kernel and on
-# the patched kernel, in the same VM setup; writes both columns and their
-# ratio to bench/ringbuf.md. A benchmark, not a test: it never fails on numbers.
+# the patched kernel, in the same VM setup, BENCH_ROUNDS rounds that each run
+# base then patched, so that host noise over minutes lands on both sides.
+# Writes each kernel's median and spread and their ratio to bench/ringbuf.md;
+# a ratio whose spreads overlap is reported as within noise. VM_ICOUNT=...
+# runs the guests with QEMU's -icount (guest time counts instructions).
+# A benchmark, not a test: it never fails on numbers.
 . "$(dirname "$0")/lib.sh"
 
 base_bz=${BASE_KERNEL:-}
 patched_kernel=$KOBJ/arch/x86/boot/bzImage
 out=$REPO/bench/ringbuf.md
+rounds=$BENCH_ROUNDS
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS=$rounds: a whole number >= 1"
 
 [ -f "$patched_kernel" ] || die "no patched kernel: run 'make build'"
 if [ -z "$base_bz" ]; then
@@ -17,30 +23,56 @@ make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELF
 	CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
 	die "bench build failed"
 
-results=()
-for k in base patched; do
-	kernel=$base_bz
-	[ "$k" = patched ] && kernel=$patched_kernel
-	info "running the benchmarks on the $k kernel"
-	"$REPO/scripts/vm.sh" --kernel "$kernel" -- "$REPO/scripts/bench-guest.sh" "$SELFTESTS_OUT" \
-		| tr -d '\r' | grep -P '\t' >"$VM_DIR/bench-$k.tsv" || die "benchmark run on the $k kernel failed"
-	results+=("$VM_DIR/bench-$k.tsv")
+d=$VM_DIR/bench
+rm -rf "$d"
+mkdir -p "$d"
+for r in $(seq "$rounds"); do
+	for k in base patched; do
+		kernel=$base_bz
+		[ "$k" = patched ] && kernel=$patched_kernel
+		info "round $r/$rounds: the benchmarks on the $k kernel${VM_ICOUNT:+ (icount $VM_ICOUNT)}"
+		"$REPO/scripts/vm.sh" --kernel "$kernel" -- "$REPO/scripts/bench-guest.sh" "$SELFTESTS_OUT" \
+			| tr -d '\r' | grep -P '\t' >"$d/$k-$r.tsv" ||
+			die "benchmark run on the $k kernel failed (round $r)"
+	done
 done
+
+# name, then each kernel's median, min and max over the rounds
+summary() {
+	local k=$1
+	cat "$d/$k"-*.tsv | awk -F'\t' '
+		$2 ~ /^[0-9.]+$/ { v[$1] = v[$1] " " $2 } { order[$1] = order[$1] ? order[$1] : ++n; name[order[$1]] = $1 }
+		END { for (i = 1; i <= n; i++) {
+			m = split(v[name[i]], a, " ")
+			if (!m) { print name[i] "\tn/a\tn/a\tn/a"; continue }
+			for (x = 1; x <= m; x++) for (y = x + 1; y <= m; y++) if (a[y] < a[x]) { t = a[x]; a[x] = a[y]; a[y] = t }
+			med = m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+			printf "%s\t%.3f\t%.3f\t%.3f\n", name[i], med, a[1], a[m] } }'
+}
+summary base >"$d/base.sum"
+summary patched >"$d/patched.sum"
 
 {
 	echo "# Ring buffer throughput, base 6.1 vs patched"
 	echo
 	echo "Date: $(date -u +%F). Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)."
-	echo "Guest: QEMU $VM_ACCEL, $VM_SMP vCPUs, $VM_MEM; \`bench -w1 -d4\` (selftests/bpf), median of 3 runs, same binary on both kernels."
-	echo "Numbers are millions of records per second (higher is better); ratio = patched / base."
-	echo "Under TCG absolute numbers are far below hardware; compare columns, not machines."
+	echo "Guest: QEMU $VM_ACCEL${VM_ICOUNT:+ with -icount $VM_ICOUNT}, $VM_SMP vCPUs, $VM_MEM; \`bench -w1 -d4\` (selftests/bpf), one run per"
+	echo "benchmark and boot, $rounds round(s), each booting base then patched; same binary on both kernels."
+	echo "Millions of records per second (higher is better): median over the rounds, and its spread"
+	echo "(min-max). Ratio = patched median / base median; where the two spreads overlap the"
+	echo "difference is within the noise of this machine and the ratio is shown as such."
 	echo
-	echo "| benchmark | base M/s | patched M/s | ratio |"
+	echo "| benchmark | base M/s (min-max) | patched M/s (min-max) | ratio |"
 	echo "| --- | ---: | ---: | ---: |"
-	paste "${results[0]}" "${results[1]}" | while IFS=$'\t' read -r name b _ p; do
-		r=n/a
-		[[ "$b" =~ ^[0-9.]+$ && "$p" =~ ^[0-9.]+$ ]] && r=$(awk -v b="$b" -v p="$p" 'BEGIN { if (b > 0) printf "%.2f", p / b; else print "n/a" }')
-		echo "| $name | $b | $p | $r |"
+	paste "$d/base.sum" "$d/patched.sum" | while IFS=$'\t' read -r name b bl bh _ p pl ph; do
+		if [[ "$b" =~ ^[0-9.]+$ && "$p" =~ ^[0-9.]+$ ]]; then
+			r=$(awk -v b="$b" -v p="$p" -v bl="$bl" -v bh="$bh" -v pl="$pl" -v ph="$ph" 'BEGIN {
+				r = b > 0 ? sprintf("%.2f", p / b) : "n/a"
+				print (pl <= bh && bl <= ph) ? r " (within noise)" : r }')
+			echo "| $name | $b ($bl-$bh) | $p ($pl-$ph) | $r |"
+		else
+			echo "| $name | $b | $p | n/a |"
+		fi
 	done
 	echo
 	echo "rb-prod overwrite needs BPF_F_RB_OVERWRITE, which the base kernel rejects (n/a)."
