@@ -45,12 +45,13 @@ ln -sfn "$(basename "$run")" "$VM_DIR/last"
 
 # boot ACCEL TIMEOUT: run the guest once; returns timeout's status.
 boot() {
-	local cpu=max fg=()
+	local cpu=max fg=() icount=()
 	[ "$1" = kvm ] && cpu=qemu64
+	[ -n "$VM_ICOUNT" ] && icount=(-icount "$VM_ICOUNT")
 	# On a terminal QEMU must stay in the foreground process group, or it is
 	# stopped (SIGTTOU) as soon as it puts the terminal in raw mode.
 	[ -t 0 ] && fg=(--foreground)
-	timeout "${fg[@]}" -k 5 "$2" qemu-system-x86_64 -accel "$1" -cpu "$cpu" -m "$VM_MEM" -smp "$VM_SMP" \
+	timeout "${fg[@]}" -k 5 "$2" qemu-system-x86_64 -accel "$1" -cpu "$cpu" -m "$VM_MEM" -smp "$VM_SMP" "${icount[@]}" \
 		-display none -no-reboot -monitor none \
 		-chardev stdio,id=con,signal=off,logfile="$run/console.log" -serial chardev:con \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
@@ -61,6 +62,8 @@ boot() {
 		-append "console=ttyS0 loglevel=5 panic=-1 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$REPO/scripts/vm-init vmrun=$run vmbind=$binds"
 }
 
+[ -z "$VM_ICOUNT" ] || [ "$accel" = tcg ] ||
+	die "VM_ICOUNT=$VM_ICOUNT needs the TCG accelerator (VM_ACCEL=tcg), not $accel"
 if [ "$accel" = auto ]; then
 	# Nested KVM hangs on some hosts: use it only if a short boot proves it works.
 	accel=tcg
