@@ -16,7 +16,7 @@ help:
 	@echo "make regress          the whole test_verifier (unprivileged too), test_maps and test_progs on the"
 	@echo "                      base 6.1 kernel and the patched one: table of differences, fails on a regression"
 	@echo "                      (writes tests/regress-results.md)"
-	@echo "make verifier-cost [ROUNDS=N]  veristat over every selftests BPF object on the base and the patched"
+	@echo "make verifier-cost [ROUNDS=N|REPORT=1]  veristat over every selftests BPF object on base and patched"
 	@echo "                      kernel, rounds alternating (writes bench/verifier.md)"
 	@echo "make fuzz [SECONDS=N] [SEED=N]  long run of the loop-verification fuzzer in QEMU (default 3600 s)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
@@ -48,7 +48,7 @@ test: build
 regress: build
 	@$(S)/regress.sh
 verifier-cost: build
-	@$(S)/verifier-cost.sh $(ROUNDS)
+	@$(S)/verifier-cost.sh $(if $(REPORT),--report,$(ROUNDS))
 fuzz: build
 	@$(S)/fuzz.sh $(SECONDS) $(SEED)
 runner-check: build
