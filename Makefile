@@ -18,7 +18,8 @@ help:
 	@echo "                      (writes tests/regress-results.md)"
 	@echo "make verifier-cost [ROUNDS=N|REPORT=1]  veristat over every selftests BPF object on base and patched"
 	@echo "                      kernel, rounds alternating (writes bench/verifier.md)"
-	@echo "make fuzz [SECONDS=N] [SEED=N]  long run of the loop-verification fuzzer in QEMU (default 3600 s)"
+	@echo "make fuzz [SECONDS=N] [SEED=N] [JIT=0]  long run of the loop-verification fuzzer in QEMU (default"
+	@echo "                      3600 s; JIT=0 with KCONFIG=debug: programs run in the interpreter under KASAN)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
 	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
 	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch,"
@@ -50,7 +51,7 @@ regress: build
 verifier-cost: build
 	@$(S)/verifier-cost.sh $(if $(REPORT),--report,$(ROUNDS))
 fuzz: build
-	@$(S)/fuzz.sh $(SECONDS) $(SEED)
+	@FUZZ_JIT=$(or $(JIT),1) $(S)/fuzz.sh $(SECONDS) $(SEED)
 runner-check: build
 	@$(S)/runner-check.sh
 bench: build

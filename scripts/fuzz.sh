@@ -3,7 +3,9 @@
 # random loop programs, each accepted one run next to a twin that records any
 # out-of-bounds index its accesses would use. Prints the fuzzer's progress and
 # statistics; exits non-zero on a finding.
-#   fuzz.sh [SECONDS [SEED]]      defaults: FUZZ_SECONDS=3600, FUZZ_SEED=1
+# FUZZ_JIT=0 runs the accepted programs in the BPF interpreter (the JIT off by
+# sysctl): with KCONFIG=debug, KASAN then checks every load and store they make.
+#   fuzz.sh [SECONDS [SEED]]      defaults: FUZZ_SECONDS=3600, FUZZ_SEED=1, FUZZ_JIT=1
 . "$(dirname "$0")/lib.sh"
 
 secs=${1:-${FUZZ_SECONDS:-3600}}
@@ -12,9 +14,14 @@ seed=${2:-${FUZZ_SEED:-1}}
 prog=$SELFTESTS_OUT/test_progs
 [ -x "$prog" ] || die "$prog missing: run 'make build'"
 
-info "fuzzing for $secs s from seed $seed (kernel config: $KCONFIG)"
+jit=${FUZZ_JIT:-1}
+[[ $jit =~ ^[01]$ ]] || die "FUZZ_JIT=$jit: expected 0 (interpreter) or 1 (JIT)"
+[ "$jit" = 1 ] || grep -q '^# CONFIG_BPF_JIT_ALWAYS_ON is not set' "$KOBJ/.config" ||
+	die "FUZZ_JIT=0 needs a kernel without CONFIG_BPF_JIT_ALWAYS_ON: use KCONFIG=debug"
+info "fuzzing for $secs s from seed $seed (kernel config: $KCONFIG, JIT: $jit)"
 # The guest gets the run's parameters on its command line: the environment
 # does not cross into the VM.
 "$REPO/scripts/vm.sh" --timeout $((secs + 600)) -- bash -c \
-	'cd "$1" && LOOP_FUZZ_SEED=$2 LOOP_FUZZ_SECONDS=$3 LOOP_FUZZ_N=100000000 ./test_progs -v -t loop_fuzz' \
-	fuzz "$SELFTESTS_OUT" "$seed" "$secs"
+	'sysctl -qw net.core.bpf_jit_enable=$4 && cd "$1" &&
+	 LOOP_FUZZ_SEED=$2 LOOP_FUZZ_SECONDS=$3 LOOP_FUZZ_N=100000000 ./test_progs -v -t loop_fuzz' \
+	fuzz "$SELFTESTS_OUT" "$seed" "$secs" "$jit"
