@@ -5,6 +5,8 @@
 # statistics; exits non-zero on a finding.
 # FUZZ_JIT=0 runs the accepted programs in the BPF interpreter (the JIT off by
 # sysctl): with KCONFIG=debug, KASAN then checks every load and store they make.
+# 6.1 verifies kfunc calls and callbacks for the JIT only: programs with an
+# iterator loop or a bpf_loop() callback that is not inlined are rejected then.
 #   fuzz.sh [SECONDS [SEED]]      defaults: FUZZ_SECONDS=3600, FUZZ_SEED=1, FUZZ_JIT=1
 . "$(dirname "$0")/lib.sh"
 
