@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree export build vm run test regress verifier-cost fuzz runner-check bench check clean
+.PHONY: help deps tree export build vm run test regress verifier-cost fuzz stress runner-check bench check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -20,6 +20,8 @@ help:
 	@echo "                      kernel, rounds alternating (writes bench/verifier.md)"
 	@echo "make fuzz [SECONDS=N] [SEED=N] [JIT=0]  long run of the loop-verification fuzzer in QEMU (default"
 	@echo "                      3600 s; JIT=0 with KCONFIG=debug: programs run in the interpreter under KASAN)"
+	@echo "make stress           iterators over 100k threads and 10k cgroups in QEMU (STRESS_THREADS,"
+	@echo "                      STRESS_CGROUPS; fails on a soft lockup, RCU stall or any kernel report)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
 	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
 	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch,"
@@ -52,6 +54,8 @@ verifier-cost: build
 	@$(S)/verifier-cost.sh $(if $(REPORT),--report,$(ROUNDS))
 fuzz: build
 	@FUZZ_JIT=$(or $(JIT),1) $(S)/fuzz.sh $(SECONDS) $(SEED)
+stress: build
+	@$(S)/stress.sh
 runner-check: build
 	@$(S)/runner-check.sh
 bench: build
