@@ -7,6 +7,8 @@
 # sysctl): with KCONFIG=debug, KASAN then checks every load and store they make.
 # 6.1 verifies kfunc calls and callbacks for the JIT only: programs with an
 # iterator loop or a bpf_loop() callback that is not inlined are rejected then.
+# FUZZ_JOBS fuzzer processes run side by side (default: one per vCPU), with
+# seeds SEED, SEED + 1, ...
 #   fuzz.sh [SECONDS [SEED]]      defaults: FUZZ_SECONDS=3600, FUZZ_SEED=1, FUZZ_JIT=1
 . "$(dirname "$0")/lib.sh"
 
@@ -20,10 +22,28 @@ jit=${FUZZ_JIT:-1}
 [[ $jit =~ ^[01]$ ]] || die "FUZZ_JIT=$jit: expected 0 (interpreter) or 1 (JIT)"
 [ "$jit" = 1 ] || grep -q '^# CONFIG_BPF_JIT_ALWAYS_ON is not set' "$KOBJ/.config" ||
 	die "FUZZ_JIT=0 needs a kernel without CONFIG_BPF_JIT_ALWAYS_ON: use KCONFIG=debug"
-info "fuzzing for $secs s from seed $seed (kernel config: $KCONFIG, JIT: $jit)"
+jobs=${FUZZ_JOBS:-$VM_SMP}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "FUZZ_JOBS=$jobs: expected a number of fuzzer processes (1 or more)"
+info "fuzzing for $secs s with $jobs processes, seeds $seed-$((seed + jobs - 1)) (kernel config: $KCONFIG, JIT: $jit)"
 # The guest gets the run's parameters on its command line: the environment
-# does not cross into the VM.
+# does not cross into the VM. The process with the first seed prints its
+# progress to the console; the others write logs into the run directory,
+# printed when they end.
 "$REPO/scripts/vm.sh" --timeout $((secs + 600)) -- bash -c \
-	'sysctl -qw net.core.bpf_jit_enable=$4 && cd "$1" &&
-	 LOOP_FUZZ_SEED=$2 LOOP_FUZZ_SECONDS=$3 LOOP_FUZZ_N=100000000 ./test_progs -v -t loop_fuzz' \
-	fuzz "$SELFTESTS_OUT" "$seed" "$secs" "$jit"
+	'sysctl -qw net.core.bpf_jit_enable=$4 && cd "$1" || exit 1
+	 fuzz() { LOOP_FUZZ_SEED=$1 LOOP_FUZZ_SECONDS=$2 LOOP_FUZZ_N=100000000 \
+		  LOOP_FUZZ_PROGRESS=$3 ./test_progs -v -t loop_fuzz; }
+	 pids=()
+	 for ((i = 1; i < $5; i++)); do
+		fuzz $(($2 + i)) "$3" 0 >"$VM_RUN/fuzz-seed$(($2 + i)).log" 2>&1 &
+		pids+=($!)
+	 done
+	 fuzz "$2" "$3" 60
+	 rc=$?
+	 for ((i = 1; i < $5; i++)); do
+		wait "${pids[i - 1]}" || rc=1
+		echo "=== seed $(($2 + i))"
+		cat "$VM_RUN/fuzz-seed$(($2 + i)).log"
+	 done
+	 exit $rc' \
+	fuzz "$SELFTESTS_OUT" "$seed" "$secs" "$jit" "$jobs"
