@@ -29,6 +29,9 @@ info "fuzzing for $secs s with $jobs processes, seeds $seed-$((seed + jobs - 1))
 # does not cross into the VM. The process with the first seed prints its
 # progress to the console; the others write logs into the run directory,
 # printed when they end.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+set +e
 "$REPO/scripts/vm.sh" --timeout $((secs + 600)) -- bash -c \
 	'sysctl -qw net.core.bpf_jit_enable=$4 && cd "$1" || exit 1
 	 fuzz() { LOOP_FUZZ_SEED=$1 LOOP_FUZZ_SECONDS=$2 LOOP_FUZZ_N=100000000 \
@@ -46,4 +49,33 @@ info "fuzzing for $secs s with $jobs processes, seeds $seed-$((seed + jobs - 1))
 		cat "$VM_RUN/fuzz-seed$(($2 + i)).log"
 	 done
 	 exit $rc' \
-	fuzz "$SELFTESTS_OUT" "$seed" "$secs" "$jit" "$jobs"
+	fuzz "$SELFTESTS_OUT" "$seed" "$secs" "$jit" "$jobs" | tee "$out"
+rc=${PIPESTATUS[0]}
+set -e
+
+# One row per run in the results file: what the processes' statistics say,
+# summed, and the kernel they ran on (its build stamp), so that the programs
+# fuzzed on one kernel add up over runs.
+results=$REPO/tests/fuzz-results.md
+kernel=$(cut -c1-16 "$KOBJ/.build-stamp")
+row=$(awk -v d="$(date -u +%F)" -v k="$kernel" -v s="$secs" -v j="$jobs" -v cfg="$KCONFIG/jit$jit" '
+	/^loop_fuzz stats: seed/ { seeds = seeds (seeds ? "," : "") $4; n++ }
+	/^  programs generated:/ { gen += $3 }
+	/^  accepted:/ { acc += $2 }
+	/^  verifier internal errors \(EFAULT\):/ { vb += $NF }
+	/^  findings:/ { fi += $2 }
+	END { if (n) printf "| %s | %s | %s | %s | %d | %s | %d | %d | %d | %d |\n", d, k, cfg, seeds, s, j, gen, acc, fi, vb }
+' "$out")
+if [ -n "$row" ]; then
+	[ -f "$results" ] || printf '%s\n' "# make fuzz runs" "" \
+		"Appended by \`make fuzz\` after each run. kernel: the patched kernel's build stamp" \
+		"(tree and config); programs add up per kernel." "" \
+		"| date | kernel | config | seeds | seconds | processes | programs | accepted | findings | internal errors |" \
+		"| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |" >"$results"
+	echo "$row" >>"$results"
+	total=$(awk -F' *\\| *' -v k="$kernel" '$3 == k { p += $8; f += $10 + $11 } END { printf "%d programs, %d findings and internal errors", p, f }' "$results")
+	info "recorded in ${results#"$REPO"/}; on this kernel so far: $total"
+else
+	warn "no fuzzer statistics in the output: nothing recorded in ${results#"$REPO"/}"
+fi
+exit "$rc"
