@@ -48,6 +48,16 @@ run_rounds() {
 }
 [ -n "$report_only" ] || run_rounds
 
+# loop_kind OBJECT PROGRAM: "program" if the program's own function has a
+# loop construct, "object" if only another function of the object has one,
+# "none" otherwise (see the report's text).
+loop_kind() {
+	llvm-objdump -d -r --no-show-raw-insn "$SELFTESTS_OUT/$1" 2>/dev/null | awk -v prog="$2" '
+	/^[0-9a-f]+ <[^>]*>:$/ { name = substr($2, 2, length($2) - 3); if (name !~ /^LBB/) fn = name; next }
+	/goto -[0-9]/ || /call (181|164|180|209)$/ || /R_BPF_64_32[ \t]+bpf_iter_[a-z_0-9]+_next$/ { loop[fn] = 1 }
+	END { if (prog in loop) print "program"; else if (length(loop)) print "object"; else print "none" }'
+}
+
 # One line per program: file/prog, verdict, insns, states, peak states per
 # kernel (round 1), then the duration of every round.
 join_csv() {
@@ -111,9 +121,17 @@ join_csv() {
 	echo
 	echo "## Peak states up (verified on both)"
 	echo
-	echo "| object/program | base peak states | patched peak states |"
-	echo "| --- | ---: | ---: |"
-	awk -F'\t' '$2 == "success" && $3 == "success" && $9 > $8 { printf "| %s | %d | %d |\n", $1, $8, $9 }' "$d/joined.tsv"
+	echo "Loop: what the program's code (llvm-objdump) has that makes a loop: a backward jump, a call of"
+	echo "bpf_loop(), bpf_for_each_map_elem(), bpf_find_vma(), bpf_user_ringbuf_drain() or an iterator's"
+	echo "next(), in the program's own function (\"program\") or only in another function of its object"
+	echo "(\"object\", which it may call), or none."
+	echo
+	echo "| object/program | base peak states | patched peak states | loop |"
+	echo "| --- | ---: | ---: | --- |"
+	awk -F'\t' '$2 == "success" && $3 == "success" && $9 > $8 { print $1 "\t" $8 "\t" $9 }' "$d/joined.tsv" |
+		while IFS=$'\t' read -r key b p; do
+			printf '| %s | %d | %d | %s |\n' "$key" "$b" "$p" "$(loop_kind "${key%%/*}" "${key#*/}")"
+		done | tee "$d/peak-up.md"
 	echo
 	echo "## Every verdict change"
 	echo
@@ -128,7 +146,7 @@ join_csv() {
 	# The objects of the BPF programs the series adds, one per line.
 	git -C "$TREE" diff --name-only --diff-filter=A base HEAD -- tools/testing/selftests/bpf/progs/ |
 		sed -n 's,.*/\([^/]*\)\.c$,\1.bpf.o,p' >"$d/series-objects"
-	awk -F'\t' 'FNR == NR { ours[$1] = 1; next }
+	awk -F'\t' -v noloop="$(grep -c '| none |$' "$d/peak-up.md" || true)" 'FNR == NR { ours[$1] = 1; next }
 	{ split($1, fp, "/"); own = (fp[1] in ours) ? "series" : "6.1" }
 	$2 == "success" && $3 != "success" && own == "6.1" { rej++; rejl = rejl " " $1 }
 	$2 == "success" && $3 == "success" { ib += $4; ip += $5
@@ -138,6 +156,7 @@ join_csv() {
 		printf "| no program of 6.1 newly rejected | %d%s | %s |\n", rej, rejl, rej ? "no" : "yes"
 		printf "| instructions processed, verified on both, <= 1.02x base | %.3f | %s |\n", ib ? ip / ib : 1, ip <= 1.02 * ib ? "yes" : "no"
 		printf "| no program above 1.5x base instructions | %d | %s |\n", over, over ? "no" : "yes"
+		printf "| peak states not up for programs without a loop construct | %d | %s |\n", noloop, noloop ? "no" : "yes"
 		if (over) printf "\nAbove 1.5x:\n\n| object/program | objects of | base insns | patched insns | ratio |\n| --- | --- | ---: | ---: | ---: |%s\n", overl
 	}' "$d/series-objects" "$d/joined.tsv"
 	if [ -f "$notes" ]; then
