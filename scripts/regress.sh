@@ -138,11 +138,31 @@ report() {
 		echo "kernel (a kernel report while it ran), env (left out), - (not on that kernel's side)."
 		echo "Rows below: every test or subtest that does not pass on both kernels alike."
 		echo
-		echo "| suite | test | base | patched | verdict |"
-		echo "| --- | --- | --- | --- | --- |"
-		awk -F'\t' '!($3 == $4 && ($3 == "ok" || $3 == "env")) && !($3 == "skip" && $4 == "skip") {
-			gsub(/\|/, "\\|", $2); print "| " $1 " | " $2 " | " $3 " | " $4 " | " $5 " |" }' "$t"
+		echo "| suite | test | base | patched | verdict | reason (failing on both: ${REGRESS_KNOWN#"$REPO"/}) |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+		known_reasons | awk -F'\t' 'FILENAME != "-" && FNR == 1 { in_t = 1 }
+			!in_t { reason[$1 "\t" $2] = $3; next }
+			!($3 == $4 && ($3 == "ok" || $3 == "env")) && !($3 == "skip" && $4 == "skip") {
+				r = ""
+				if ($5 == "same" && $3 != "skip") {
+					k = $2
+					sub(/^#[0-9]+/, "", k)
+					r = reason[$1 "\t" k]
+					if (r == "") { k = $2; sub(/\/.*/, "", k); r = reason[$1 "\t" k] }
+					if (r == "") r = "NONE RECORDED"
+				}
+				gsub(/\|/, "\\|", $2); gsub(/\|/, "\\|", r)
+				print "| " $1 " | " $2 " | " $3 " | " $4 " | " $5 " | " r " |" }' - "$t"
 	} >"$REGRESS_RESULTS"
+	if grep -q '| NONE RECORDED |$' "$REGRESS_RESULTS"; then
+		warn "tests fail on both kernels without a reason: add them to ${REGRESS_KNOWN#"$REPO"/} (rows 'NONE RECORDED' in ${REGRESS_RESULTS#"$REPO"/})"
+	fi
+}
+
+# "suite<TAB>test<TAB>reason" of the failures both kernels share.
+known_reasons() {
+	sed -E -e '/^[[:space:]]*(#|$)/d' -e 's/^([^ ]+) (.*[^ ]) +# +(.*)$/\1\t\2\t\3/' "$REGRESS_KNOWN"
+	sed -E -e '/^[[:space:]]*(#|$)/d' -e 's/^(.*[^ ]) +# +(.*)$/test_verifier\t\1\t\2/' "$TEST_VERIFIER_KNOWN"
 }
 
 case $what in
