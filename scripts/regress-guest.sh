@@ -3,9 +3,11 @@
 # included), test_maps and every test_progs test, one process per test, each
 # result in OUT as soon as it is known. Rerun after a crash, it goes on after
 # the test that was running (the host marks that one).
-#   regress-guest.sh SELFTESTS_OUT OUT TIMEOUT ENV_LIST [BPF_TESTMOD_KO]
+#   regress-guest.sh SELFTESTS_OUT OUT TIMEOUT MAPS_TIMEOUT ENV_LIST [BPF_TESTMOD_KO]
+# (TIMEOUT: seconds per test_progs test and for test_verifier; test_maps,
+# whose 100-process stress rounds take most of an hour under TCG, has its own)
 set -uo pipefail
-sel=$1 out=$2 timeout=$3 env_list=$4 testmod=${5:-}
+sel=$1 out=$2 timeout=$3 maps_timeout=$4 env_list=$5 testmod=${6:-}
 mkdir -p "$out/tp"
 cd "$sel" || exit 1
 # The base kernel needs its own module; test_progs loads ./bpf_testmod.ko.
@@ -35,7 +37,7 @@ n=$(dmesg | wc -l)
 step test_verifier ./test_verifier
 reports "$n" >"$out/test_verifier.kernel"
 n=$(dmesg | wc -l)
-step test_maps ./test_maps
+timeout=$maps_timeout step test_maps ./test_maps
 reports "$n" >"$out/test_maps.kernel"
 
 [ -s "$out/tests.list" ] || ./test_progs -l >"$out/tests.list" || exit 1

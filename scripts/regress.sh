@@ -25,7 +25,7 @@ run() {
 	local k=$1 d bz args boots=0 cur
 	d=$(dir "$k")
 	bz=$KOBJ/arch/x86/boot/bzImage
-	args=("$SELFTESTS_OUT" "$d/out" "$REGRESS_TEST_TIMEOUT" "$REGRESS_ENV_LIST")
+	args=("$SELFTESTS_OUT" "$d/out" "$REGRESS_TEST_TIMEOUT" "$REGRESS_MAPS_TIMEOUT" "$REGRESS_ENV_LIST")
 	if [ "$k" = base ]; then
 		bz=$BASE_KOBJ/arch/x86/boot/bzImage
 		args+=("$BASE_KOBJ/bpf_testmod.ko")
@@ -134,7 +134,7 @@ report() {
 			} END { printf "| %s | %d | %d | %d | %d | %d | %d |\n", s, n, ob, op, fb, fp, r }' "$t"
 		done
 		echo
-		echo "Statuses: ok, skip, fail, timeout (killed after ${REGRESS_TEST_TIMEOUT} s), crash (the guest died), notrun (the run is unfinished),"
+		echo "Statuses: ok, skip, fail, timeout (killed after ${REGRESS_TEST_TIMEOUT} s, test_maps after ${REGRESS_MAPS_TIMEOUT} s), crash (the guest died), notrun (the run is unfinished),"
 		echo "kernel (a kernel report while it ran), env (left out), - (not on that kernel's side)."
 		echo "Rows below: every test or subtest that does not pass on both kernels alike."
 		echo
