@@ -61,9 +61,10 @@ runner-check: build
 bench: build
 	@$(S)/bench.sh
 check: tree
-	@$(S)/check.sh
 ifneq ($(BUILD),)
-	@$(S)/check-build.sh $(FROM)
+	@rc=0; $(S)/check.sh || rc=1; $(S)/check-build.sh $(FROM) || rc=1; exit $$rc
+else
+	@$(S)/check.sh
 endif
 clean:
 	rm -rf build/kernel build/selftests build/tools build/vm
