@@ -14,7 +14,7 @@ bad=0
 [ -f "$KOBJ/.config" ] || die "no kernel config: run 'make build' first"
 wt=$BUILD_DIR/check-tree obj=$BUILD_DIR/check-kernel
 [ -d "$wt" ] || git -C "$TREE" worktree add -q --detach "$wt" base
-mkdir -p "$obj/libbpf" "$obj/bpftool"
+mkdir -p "$obj/libbpf" "$obj/bpftool" "$obj/selftests"
 cp "$KOBJ/.config" "$obj/.config"
 # test_verifier_at SUBJECT LOG: the checked-out commit's kernel and
 # test_verifier, run in the VM; "Summary: N PASSED, N SKIPPED, N FAILED".
