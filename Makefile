@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree export build vm run test regress verifier-cost fuzz stress runner-check bench check clean
+.PHONY: help deps tree export build vm run test rebase regress verifier-cost fuzz stress runner-check bench check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -11,6 +11,8 @@ help:
 	@echo "make test [T='...'] [KCONFIG=debug]  build everything, run the selected selftests in QEMU, print"
 	@echo "                      'N passed, N failed' (KCONFIG=debug: KASAN, kmemleak, fault injection kernel)"
 	@echo "make tree             unpack the pinned 6.1 base into build/linux and apply patches/ (one commit each)"
+	@echo "make rebase [VERSION=6.1.x-y]  apply patches/ to a linux-source-6.1 upload (default: the newest"
+	@echo "                      apt offers), report each patch, build and test there; move the pin if it passes"
 	@echo "make export           rewrite patches/ from the commits in build/linux"
 	@echo "make build            incremental build: kernel, bpf_testmod.ko, libbpf, bpftool, test_progs, demo"
 	@echo "make regress          the whole test_verifier (unprivileged too), test_maps and test_progs on the"
@@ -23,7 +25,8 @@ help:
 	@echo "make stress           iterators over 100k threads and 10k cgroups in QEMU (STRESS_THREADS,"
 	@echo "                      STRESS_CGROUPS; fails on a soft lockup, RCU stall or any kernel report)"
 	@echo "make runner-check     check that the VM runner fails on a WARN, a hang and a failing command"
-	@echo "make bench            ring buffer benchmark, base 6.1 vs patched kernel (writes bench/ringbuf.md)"
+	@echo "make bench [SAME=1] [VM_ICOUNT=shift=0,sleep=off]  ring buffer benchmark, base 6.1 vs patched kernel"
+	@echo "                      alternating (writes bench/ringbuf.md; SAME=1: the patched kernel against itself)"
 	@echo "make check [BUILD=1 [FROM=REV]]  checkpatch --strict on every patch (BUILD=1: also build each patch,"
 	@echo "                      on its own, those after REV only if FROM is given, and run test_verifier in"
 	@echo "                      the VM at each patch that touches the verifier)"
@@ -36,6 +39,8 @@ tree: deps
 	@$(S)/tree.sh
 export:
 	@$(S)/export.sh
+rebase: deps
+	@$(S)/rebase.sh $(VERSION)
 build: tree
 	@$(S)/build.sh
 run vm: build
@@ -59,7 +64,7 @@ stress: build
 runner-check: build
 	@$(S)/runner-check.sh
 bench: build
-	@$(S)/bench.sh
+	@$(S)/bench.sh $(if $(SAME),same)
 check: tree
 ifneq ($(BUILD),)
 	@rc=0; $(S)/check.sh || rc=1; $(S)/check-build.sh $(FROM) || rc=1; exit $$rc

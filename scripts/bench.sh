@@ -5,17 +5,31 @@
 # Writes each kernel's median and spread and their ratio to bench/ringbuf.md;
 # a ratio whose spreads overlap is reported as within noise. VM_ICOUNT=...
 # runs the guests with QEMU's -icount (guest time counts instructions).
+#   bench.sh            base vs patched
+#   bench.sh same       the patched kernel against itself: how far two runs of
+#                       one kernel disagree (the repeatability of the method)
+# Output: bench/ringbuf.md, ringbuf-same.md; "-icount" before .md with VM_ICOUNT.
 # A benchmark, not a test: it never fails on numbers.
 . "$(dirname "$0")/lib.sh"
 
+mode=${1:-compare}
+case $mode in compare | same) ;; *) die "usage: bench.sh [same]" ;; esac
 base_bz=${BASE_KERNEL:-}
 patched_kernel=$KOBJ/arch/x86/boot/bzImage
-out=$REPO/bench/ringbuf.md
+out=$REPO/bench/ringbuf${mode/compare/}${VM_ICOUNT:+-icount}.md
+out=${out/ringbufsame/ringbuf-same}
 rounds=$BENCH_ROUNDS
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS=$rounds: a whole number >= 1"
 
 [ -f "$patched_kernel" ] || die "no patched kernel: run 'make build'"
-if [ -z "$base_bz" ]; then
+# icount runs every vCPU on one host thread anyway, and a fixed shift cannot
+# boot two: the deterministic mode runs one vCPU (two producers interleave)
+[ -z "$VM_ICOUNT" ] || export VM_SMP=1
+# the two sides' names in the tables
+a=base b=patched
+if [ "$mode" = same ]; then
+	base_bz=$patched_kernel a="patched (A)" b="patched (B)"
+elif [ -z "$base_bz" ]; then
 	base_kernel
 	base_bz=$BASE_KOBJ/arch/x86/boot/bzImage
 fi
@@ -23,14 +37,16 @@ make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELF
 	CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
 	die "bench build failed"
 
-d=$VM_DIR/bench
+d=$VM_DIR/bench-$mode${VM_ICOUNT:+-icount}
 rm -rf "$d"
 mkdir -p "$d"
 for r in $(seq "$rounds"); do
 	for k in base patched; do
 		kernel=$base_bz
 		[ "$k" = patched ] && kernel=$patched_kernel
-		info "round $r/$rounds: the benchmarks on the $k kernel${VM_ICOUNT:+ (icount $VM_ICOUNT)}"
+		name=$a
+		[ "$k" = patched ] && name=$b
+		info "round $r/$rounds: the benchmarks on the $name kernel${VM_ICOUNT:+ (icount $VM_ICOUNT)}"
 		"$REPO/scripts/vm.sh" --kernel "$kernel" -- "$REPO/scripts/bench-guest.sh" "$SELFTESTS_OUT" \
 			| tr -d '\r' | grep -P '\t' >"$d/$k-$r.tsv" ||
 			die "benchmark run on the $k kernel failed (round $r)"
@@ -53,16 +69,23 @@ summary base >"$d/base.sum"
 summary patched >"$d/patched.sum"
 
 {
-	echo "# Ring buffer throughput, base 6.1 vs patched"
+	if [ "$mode" = same ]; then
+		echo "# Ring buffer throughput, the patched kernel against itself${VM_ICOUNT:+ (icount)}"
+		echo
+		echo "Both sides boot the same patched kernel: the ratio is how far two runs of one kernel"
+		echo "disagree with this method, the floor under any base-vs-patched difference."
+	else
+		echo "# Ring buffer throughput, base 6.1 vs patched${VM_ICOUNT:+ (icount)}"
+	fi
 	echo
 	echo "Date: $(date -u +%F). Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)."
 	echo "Guest: QEMU $VM_ACCEL${VM_ICOUNT:+ with -icount $VM_ICOUNT}, $VM_SMP vCPUs, $VM_MEM; \`bench -w1 -d4\` (selftests/bpf), one run per"
-	echo "benchmark and boot, $rounds round(s), each booting base then patched; same binary on both kernels."
+	echo "benchmark and boot, $rounds round(s), each booting $a then $b; same binary on both."
 	echo "Millions of records per second (higher is better): median over the rounds, and its spread"
-	echo "(min-max). Ratio = patched median / base median; where the two spreads overlap the"
+	echo "(min-max). Ratio = $b median / $a median; where the two spreads overlap the"
 	echo "difference is within the noise of this machine and the ratio is shown as such."
 	echo
-	echo "| benchmark | base M/s (min-max) | patched M/s (min-max) | ratio |"
+	echo "| benchmark | $a M/s (min-max) | $b M/s (min-max) | ratio |"
 	echo "| --- | ---: | ---: | ---: |"
 	paste "$d/base.sum" "$d/patched.sum" | while IFS=$'\t' read -r name b bl bh _ p pl ph; do
 		if [[ "$b" =~ ^[0-9.]+$ && "$p" =~ ^[0-9.]+$ ]]; then
@@ -75,6 +98,6 @@ summary patched >"$d/patched.sum"
 		fi
 	done
 	echo
-	echo "rb-prod overwrite needs BPF_F_RB_OVERWRITE, which the base kernel rejects (n/a)."
+	[ "$mode" = same ] || echo "rb-prod overwrite needs BPF_F_RB_OVERWRITE, which the base kernel rejects (n/a)."
 } >"$out"
 cat "$out"

@@ -55,11 +55,15 @@ run() {
 results() {
 	local o t rc st
 	o=$(dir "$1")/out
-	# test_verifier: "#N/u descr OK|SKIP ...|FAIL ..." ('u': unprivileged run)
+	# test_verifier: "#N/u descr OK|SKIP ...|FAIL ..." ('u': unprivileged run,
+	# 'p': privileged)
 	grep -aE '^#[0-9]+/[up] ' "$o/test_verifier.log" | sed -E \
 		-e 's/^(#[0-9]+\/[up] .*) OK$/test_verifier\t\1\tok/' \
 		-e 's/^(#[0-9]+\/[up] .*) SKIP.*$/test_verifier\t\1\tskip/' \
-		-e 's/^(#[0-9]+\/[up] .*) FAIL.*$/test_verifier\t\1\tfail/' | grep -aP '\t(ok|skip|fail)$'
+		-e 's/^(#[0-9]+\/[up] .*) FAIL.*$/test_verifier\t\1\tfail/' | grep -aP '\t(ok|skip|fail)$' |
+		# named without the number, which a test added before it shifts
+		# (a description that repeats gets " [N]" from its second time on)
+		awk -F'\t' '{ k = $2; sub(/^#[0-9]+/, "", k); if (++n[k] > 1) k = k " [" n[k] "]"; print $1 "\t" k "\t" $3 }'
 	for t in test_verifier test_maps; do
 		rc=$(cat "$o/$t.rc" 2>/dev/null || echo crash)
 		st=ok
