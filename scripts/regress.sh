@@ -17,6 +17,7 @@ what=${1:-all}
 case $what in all | base | patched | compare) ;; rerun) [ $# -ge 3 ] || die "$usage" ;; *) die "$usage" ;; esac
 [ -x "$SELFTESTS_OUT/test_progs" ] || die "$SELFTESTS_OUT/test_progs missing: run 'make build'"
 [ -f "$REGRESS_ENV_LIST" ] || die "no environment list at $REGRESS_ENV_LIST"
+[ -f "$REGRESS_FLAKY" ] || die "no list of flaky tests at $REGRESS_FLAKY"
 dir() { echo "$VM_DIR/regress$KCONFIG_SUFFIX-$1"; }
 
 # run KERNEL [keep]: the guest driver, rebooted after a crash until every
@@ -105,15 +106,17 @@ compare() {
 	# suite, test, base, patched, verdict (a test that exists on one side only is "-").
 	join -t$'\t' -a1 -a2 -e - -o 0,1.2,2.2 <(awk -F'\t' '{print $1 "|" $2 "\t" $3}' "$b" | sort -t$'\t' -k1,1) \
 		<(awk -F'\t' '{print $1 "|" $2 "\t" $3}' "$p" | sort -t$'\t' -k1,1) |
-		awk -F'\t' '{
+		awk -F'\t' 'FILENAME != "-" { if ($0 !~ /^[[:space:]]*(#|$)/) { sub(/[[:space:]]*#.*/, ""); flaky[$0] = 1 }; next }
+		{
 			split($1, k, "|"); b = $2; p = $3
+			t = k[2]; sub(/\/.*/, "", t)
 			v = "same"
-			if (b == "ok" && p != "ok" && p != "skip") v = "REGRESSION"
+			if (b == "ok" && p != "ok" && p != "skip") v = (k[1] == "test_progs" && (flaky[k[2]] || flaky[t])) ? "flaky" : "REGRESSION"
 			else if (b == "ok" && p == "skip") v = "REGRESSION (skipped)"
 			else if (b != "ok" && p == "ok") v = "fixed or new"
 			else if (b != p) v = "differs"
 			print k[1] "\t" k[2] "\t" b "\t" p "\t" v
-		}' >"$(dir compare).tsv"
+		}' "$REGRESS_FLAKY" - >"$(dir compare).tsv"
 	rm -f "$b" "$p"
 }
 
@@ -144,11 +147,16 @@ report() {
 		echo
 		echo "| suite | test | base | patched | verdict | reason (failing on both: ${REGRESS_KNOWN#"$REPO"/}) |"
 		echo "| --- | --- | --- | --- | --- | --- |"
-		known_reasons | awk -F'\t' 'FILENAME != "-" && FNR == 1 { in_t = 1 }
+		known_reasons | awk -F'\t' -v flakyfile="${REGRESS_FLAKY#"$REPO"/}" -v flakypath="$REGRESS_FLAKY" '
+			FILENAME == flakypath { if ($0 !~ /^[[:space:]]*(#|$)/) { n = $0; sub(/[[:space:]]*#.*/, "", n); r = $0; sub(/^[^#]*#[[:space:]]*/, "", r); flaky[n] = r }; next }
+			FILENAME != "-" && FNR == 1 { in_t = 1 }
 			!in_t { reason[$1 "\t" $2] = $3; next }
 			!($3 == $4 && ($3 == "ok" || $3 == "env")) && !($3 == "skip" && $4 == "skip") {
 				r = ""
-				if ($5 == "same" && $3 != "skip") {
+				if ($5 == "flaky") {
+					k = $2; sub(/\/.*/, "", k)
+					r = "flaky, see " flakyfile ": " flaky[k]
+				} else if ($5 == "same" && $3 != "skip") {
 					k = $2
 					sub(/^#[0-9]+/, "", k)
 					r = reason[$1 "\t" k]
@@ -156,7 +164,7 @@ report() {
 					if (r == "") r = "NONE RECORDED"
 				}
 				gsub(/\|/, "\\|", $2); gsub(/\|/, "\\|", r)
-				print "| " $1 " | " $2 " | " $3 " | " $4 " | " $5 " | " r " |" }' - "$t"
+				print "| " $1 " | " $2 " | " $3 " | " $4 " | " $5 " | " r " |" }' "$REGRESS_FLAKY" - "$t"
 	} >"$REGRESS_RESULTS"
 	if grep -q '| NONE RECORDED |$' "$REGRESS_RESULTS"; then
 		warn "tests fail on both kernels without a reason: add them to ${REGRESS_KNOWN#"$REPO"/} (rows 'NONE RECORDED' in ${REGRESS_RESULTS#"$REPO"/})"
@@ -205,6 +213,9 @@ t=$(dir compare).tsv
 report "$t"
 grep -vP '\t(same)$' "$t" | grep -vP '\tok\tok\t' | column -t -s$'\t' | grep -v '^$' >&2 || true
 regressions=$(grep -cP '\tREGRESSION' "$t" || true)
+flaky=$(grep -cP '\tflaky$' "$t" || true)
+[ "$flaky" = 0 ] || warn "$flaky row(s) failed on the patched kernel only in tests listed as flaky (${REGRESS_FLAKY#"$REPO"/}): 'regress.sh rerun patched TEST' to see them pass"
 info "results: ${REGRESS_RESULTS#"$REPO"/}"
-awk -F'\t' '{ n++; p += $5 !~ /^REGRESSION/ } END { printf "%d passed, %d failed\n", p, n - p }' "$t"
+# rows of flaky tests count neither way (the warning above names them)
+awk -F'\t' '$5 != "flaky" { n++; p += $5 !~ /^REGRESSION/ } END { printf "%d passed, %d failed\n", p, n - p }' "$t"
 [ "$regressions" = 0 ] || die "$regressions regression(s): rows marked REGRESSION above"
