@@ -9,6 +9,8 @@
 #   bench.sh same       the patched kernel against itself: how far two runs of
 #                       one kernel disagree (the repeatability of the method)
 # Output: bench/ringbuf.md, ringbuf-same.md; "-icount" before .md with VM_ICOUNT.
+# BENCH_REPORT=1 writes the table again from the last run's results, without
+# running anything.
 # A benchmark, not a test: it never fails on numbers.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,20 +29,25 @@ rounds=$BENCH_ROUNDS
 [ -z "$VM_ICOUNT" ] || export VM_SMP=1
 # the two sides' names in the tables
 a=base b=patched
+d=$VM_DIR/bench-$mode${VM_ICOUNT:+-icount}
 if [ "$mode" = same ]; then
 	base_bz=$patched_kernel a="patched (A)" b="patched (B)"
-elif [ -z "$base_bz" ]; then
+elif [ -z "$base_bz" ] && [ -z "${BENCH_REPORT:-}" ]; then
 	base_kernel
 	base_bz=$BASE_KOBJ/arch/x86/boot/bzImage
 fi
-make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
-	CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
-	die "bench build failed"
-
-d=$VM_DIR/bench-$mode${VM_ICOUNT:+-icount}
-rm -rf "$d"
-mkdir -p "$d"
+if [ -n "${BENCH_REPORT:-}" ]; then
+	rounds=$(find "$d" -name 'base-*.tsv' 2>/dev/null | wc -l)
+	[ "$rounds" -gt 0 ] || die "no earlier run in $d to report"
+else
+	make -s -C "$TREE/tools/testing/selftests/bpf" -j"$JOBS" O="$KOBJ" OUTPUT="$SELFTESTS_OUT" \
+		CC="ccache gcc" VMLINUX_BTF="$KOBJ/vmlinux" "$SELFTESTS_OUT/bench" >/dev/null ||
+		die "bench build failed"
+	rm -rf "$d"
+	mkdir -p "$d"
+fi
 for r in $(seq "$rounds"); do
+	[ -z "${BENCH_REPORT:-}" ] || break
 	for k in base patched; do
 		kernel=$base_bz
 		[ "$k" = patched ] && kernel=$patched_kernel
@@ -99,5 +106,16 @@ summary patched >"$d/patched.sum"
 	done
 	echo
 	[ "$mode" = same ] || echo "rb-prod overwrite needs BPF_F_RB_OVERWRITE, which the base kernel rejects (n/a)."
+	if [ -n "$VM_ICOUNT" ]; then
+		echo
+		echo "With -icount, guest time counts instructions ($VM_ICOUNT), so these figures are records per"
+		echo "instructions executed: they do not move with the host's load, and a difference between the"
+		echo "kernels is a difference in work per record (instructions on the reserve/commit path, wakeups"
+		echo "taken, program runs). They cannot show cache or memory effects, the real cost of atomics and"
+		echo "locks, or contention: every instruction costs the same. The guest has one vCPU (QEMU 7.2 does"
+		echo "not boot a second with a fixed shift), so a 2-producer row interleaves two threads on one CPU;"
+		echo "it does not measure parallelism. A run now and then comes out ~10% low (host I/O of the 9p root"
+		echo "lands at host-timed points), hence medians over the rounds."
+	fi
 } >"$out"
 cat "$out"
